@@ -1,0 +1,43 @@
+# The two commands of the README:
+#   make book   build the HTML book (creates .venv and installs everything first)
+#   make test   run every test: unit and property tests of rnnlib, the strict book build,
+#               nbval over every notebook in _toc.yml
+# Both start from a fresh clone; the only thing they assume is Python 3.11 on the PATH.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB_STRICT := -W -n --keep-going
+NOTEBOOKS = $(shell $(BIN)/python tools/toc_notebooks.py)
+
+.PHONY: book test env notebooks serve clean
+
+env: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## Build the HTML book into _build/html with every warning an error.
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(JB_STRICT)
+
+## Every test; the strict build first, because the browser tests read its HTML.
+test: book
+	$(BIN)/python -m pytest tests $(NOTEBOOKS) \
+	    --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
+
+## Re-execute every notebook in place, as it must be committed (fresh kernel, 1..n).
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute.py --all
+
+## Serve the built HTML on http://127.0.0.1:8000 for a preview.
+serve:
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,268 @@
+"""The vanilla RNN of Goodfellow et al. (2016, eq. 10.8): parameters, forward pass, BPTT.
+
+The model, in the book's column-vector convention, for t = 1, ..., T::
+
+    a(t) = b + W h(t-1) + U x(t)
+    h(t) = tanh(a(t))
+    o(t) = c + V h(t)
+
+In code a batch stores one sequence per row, so ``h[t]`` has shape ``(B, H)`` and the
+column-vector product ``W h`` becomes ``h @ W.T``. Arrays are time-major: ``x`` is
+``(T, B, D)`` and the hidden states ``h`` are ``(T+1, B, H)`` with ``h[0] = h(0)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import (
+    as_float_array,
+    check_int,
+    check_params,
+    check_positive,
+    check_rng,
+    check_sequence,
+    check_shape,
+)
+
+__all__ = ["init_params", "forward", "backward"]
+
+
+def init_params(n_in, n_hidden, n_out, *, rng, w_scale=1.0, spectral_radius=None,
+                dtype=np.float64):
+    """Draw the parameters of a vanilla RNN.
+
+    ``U``, ``W`` and ``V`` are Gaussian with variance ``1 / fan_in`` (``W`` additionally
+    multiplied by ``w_scale``); the biases ``b`` and ``c`` start at zero. For a Gaussian
+    ``W`` with variance ``1/H`` the spectral radius is close to 1 for large ``H``
+    (the circular law); pass ``spectral_radius`` to rescale ``W`` to an exact value.
+
+    Parameters
+    ----------
+    n_in : int
+        Input size D (>= 1).
+    n_hidden : int
+        Hidden size H (>= 1).
+    n_out : int
+        Output size K (>= 1).
+    rng : numpy.random.Generator
+        The source of every random draw.
+    w_scale : float, default 1.0
+        Factor applied to the Gaussian ``W``; ignored when ``spectral_radius`` is given.
+    spectral_radius : float, optional
+        If given (>= 0), ``W`` is rescaled so that ``max |eig(W)|`` equals it.
+    dtype : numpy.dtype, default float64
+        Floating dtype of every array.
+
+    Returns
+    -------
+    params : dict of numpy.ndarray
+        ``U`` (H, D), ``W`` (H, H), ``V`` (K, H), ``b`` (H,), ``c`` (K,).
+
+    Raises
+    ------
+    TypeError
+        If a size is not an integer or ``rng`` is not a ``numpy.random.Generator``.
+    ValueError
+        If a size is below 1 or a scale is negative or not finite.
+
+    Examples
+    --------
+    >>> import numpy as np, rnnlib
+    >>> p = rnnlib.init_params(3, 5, 2, rng=np.random.default_rng(0), spectral_radius=0.9)
+    >>> {k: v.shape for k, v in p.items()}
+    {'U': (5, 3), 'W': (5, 5), 'V': (2, 5), 'b': (5,), 'c': (2,)}
+    >>> round(rnnlib.spectral_radius(p["W"]), 12)
+    0.9
+    """
+    D = check_int("n_in", n_in, minimum=1)
+    H = check_int("n_hidden", n_hidden, minimum=1)
+    K = check_int("n_out", n_out, minimum=1)
+    rng = check_rng(rng)
+    w_scale = check_positive("w_scale", w_scale, allow_zero=True)
+    dtype = np.dtype(dtype)
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"dtype must be a floating dtype, got {dtype}")
+    U = rng.standard_normal((H, D)) / np.sqrt(D)
+    W = rng.standard_normal((H, H)) / np.sqrt(H)
+    V = rng.standard_normal((K, H)) / np.sqrt(H)
+    if spectral_radius is not None:
+        target = check_positive("spectral_radius", spectral_radius, allow_zero=True)
+        rho = float(np.max(np.abs(np.linalg.eigvals(W))))
+        W = W * (target / rho)
+    else:
+        W = W * w_scale
+    return {
+        "U": U.astype(dtype),
+        "W": W.astype(dtype),
+        "V": V.astype(dtype),
+        "b": np.zeros(H, dtype=dtype),
+        "c": np.zeros(K, dtype=dtype),
+    }
+
+
+def forward(params, x, h0=None):
+    """Run the RNN over a batch of sequences.
+
+    Implements ``a(t) = b + W h(t-1) + U x(t)``, ``h(t) = tanh(a(t))``,
+    ``o(t) = c + V h(t)`` for ``t = 1..T``. The input projections ``U x(t)`` of all
+    steps and the outputs ``V h(t)`` are computed as one matrix product each; only the
+    recurrence itself loops over time, because ``h(t)`` needs ``h(t-1)``.
+
+    Parameters
+    ----------
+    params : dict of numpy.ndarray
+        ``U`` (H, D), ``W`` (H, H), ``V`` (K, H), ``b`` (H,), ``c`` (K,).
+    x : array_like, shape (T, B, D)
+        Inputs, time-major, ``T >= 1`` and ``B >= 1``.
+    h0 : array_like, shape (B, H), optional
+        Initial hidden state h(0); zeros if omitted.
+
+    Returns
+    -------
+    o : numpy.ndarray, shape (T, B, K)
+        Outputs o(1..T).
+    cache : dict
+        What :func:`backward` needs: ``"x"`` (T, B, D) and ``"h"`` (T+1, B, H), the
+        hidden states h(0..T) with ``cache["h"][0] = h(0)``.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is not a dict or an array holds non-real values.
+    ValueError
+        If a shape does not match (``x`` against ``U``, ``h0`` against ``W``), the
+        sequence is empty, or an input is NaN or infinite.
+
+    Examples
+    --------
+    >>> import numpy as np, rnnlib
+    >>> rng = np.random.default_rng(0)
+    >>> p = rnnlib.init_params(3, 4, 2, rng=rng)
+    >>> o, cache = rnnlib.forward(p, rng.standard_normal((7, 5, 3)))
+    >>> o.shape, cache["h"].shape
+    ((7, 5, 2), (8, 5, 4))
+    """
+    params, (D, H, K) = check_params(params)
+    x = check_sequence("x", x, dtype=params["W"].dtype, last=D)
+    T, B, _ = x.shape
+    h = np.empty((T + 1, B, H), dtype=x.dtype)
+    if h0 is None:
+        h[0] = 0.0
+    else:
+        h0 = as_float_array("h0", h0, ndim=2, dtype=x.dtype)
+        check_shape("h0", h0, (B, H), ("B", "H"))
+        h[0] = h0
+    U, W, V = params["U"], params["W"], params["V"]
+    # b + U x(t) for every t at once: (T*B, D) @ (D, H).
+    xu = (x.reshape(T * B, D) @ U.T).reshape(T, B, H) + params["b"]
+    WT = W.T
+    for t in range(T):
+        # a(t) = b + U x(t) + W h(t-1); rows are sequences, hence h @ W^T.
+        np.tanh(xu[t] + h[t] @ WT, out=h[t + 1])
+    o = (h[1:].reshape(T * B, H) @ V.T).reshape(T, B, K) + params["c"]
+    return o, {"x": x, "h": h}
+
+
+def _check_cache(cache, D, H, dtype):
+    if not isinstance(cache, dict) or "x" not in cache or "h" not in cache:
+        raise TypeError("cache must be the dict returned by rnnlib.forward, with keys 'x' and 'h'")
+    x = check_sequence("cache['x']", cache["x"], dtype=dtype, last=D)
+    h = as_float_array("cache['h']", cache["h"], ndim=3, dtype=dtype)
+    T, B, _ = x.shape
+    check_shape("cache['h']", h, (T + 1, B, H), ("T+1", "B", "H"))
+    return x, h
+
+
+def backward(params, cache, do, *, truncate=None):
+    """Backpropagation through time for an upstream gradient on the outputs.
+
+    With ``do[t-1] = dL/do(t)`` and the cache of :func:`forward`, the recursion runs
+    backwards from ``t = T``::
+
+        dL/dh(t) = V^T dL/do(t) + W^T dL/da(t+1)        (the second term is 0 at t = T)
+        dL/da(t) = (1 - h(t)**2) * dL/dh(t)
+        dL/dW = sum_t dL/da(t) h(t-1)^T,  dL/dU = sum_t dL/da(t) x(t)^T,
+        dL/db = sum_t dL/da(t),  dL/dV = sum_t dL/do(t) h(t)^T,  dL/dc = sum_t dL/do(t)
+
+    summed over the batch as well. With ``truncate=k`` each per-step loss L(t) is
+    backpropagated through at most ``k`` steps of the recurrence: it reaches
+    a(t), ..., a(t-k+1) and the state h(t-k), which is treated as a constant input (so
+    ``truncate=1`` keeps only the direct, one-step dependence of L(t) on the parameters,
+    and any ``k >= T`` gives the full gradient).
+
+    Parameters
+    ----------
+    params : dict of numpy.ndarray
+        The parameters used by :func:`forward`.
+    cache : dict
+        The cache returned by :func:`forward`: ``"x"`` (T, B, D), ``"h"`` (T+1, B, H).
+    do : array_like, shape (T, B, K)
+        Gradient of the total loss with respect to the outputs o(1..T).
+    truncate : int, optional
+        Truncation length k >= 1; ``None`` (default) for full BPTT.
+
+    Returns
+    -------
+    grads : dict of numpy.ndarray
+        ``U`` (H, D), ``W`` (H, H), ``V`` (K, H), ``b`` (H,), ``c`` (K,) and ``h0``
+        (B, H), the gradient with respect to the initial state.
+
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not a forward cache or ``truncate`` is not an integer.
+    ValueError
+        If ``do`` does not have the shape of the outputs, an input is not finite, or
+        ``truncate < 1``.
+
+    Examples
+    --------
+    >>> import numpy as np, rnnlib
+    >>> rng = np.random.default_rng(0)
+    >>> p = rnnlib.init_params(3, 4, 2, rng=rng)
+    >>> o, cache = rnnlib.forward(p, rng.standard_normal((7, 5, 3)))
+    >>> g = rnnlib.backward(p, cache, np.ones_like(o), truncate=3)
+    >>> sorted((k, v.shape) for k, v in g.items())
+    [('U', (4, 3)), ('V', (2, 4)), ('W', (4, 4)), ('b', (4,)), ('c', (2,)), ('h0', (5, 4))]
+    """
+    params, (D, H, K) = check_params(params)
+    x, h = _check_cache(cache, D, H, params["W"].dtype)
+    T, B, _ = x.shape
+    do = as_float_array("do", do, ndim=3, dtype=x.dtype)
+    check_shape("do", do, (T, B, K), ("T", "B", "K"))
+    k = check_int("truncate", truncate, minimum=1, allow_none=True)
+    W, V = params["W"], params["V"]
+
+    dh_out = (do.reshape(T * B, K) @ V).reshape(T, B, H)   # V^T dL/do(t), all t at once
+    dtanh = 1.0 - h[1:] ** 2                                 # tanh'(a(t)) = 1 - h(t)^2
+    da = np.empty((T, B, H), dtype=x.dtype)
+    if k is None or k >= T:
+        carry = np.zeros((B, H), dtype=x.dtype)              # W^T dL/da(t+1)
+        for t in range(T - 1, -1, -1):
+            np.multiply(dh_out[t] + carry, dtanh[t], out=da[t])
+            carry = da[t] @ W
+        dh0 = carry
+    else:
+        # window[j] holds the gradient reaching h(t) from the loss j steps later, L(t+j).
+        window = np.zeros((k, B, H), dtype=x.dtype)
+        for t in range(T - 1, -1, -1):
+            window[1:] = window[:-1]
+            window[0] = dh_out[t]
+            window *= dtanh[t]                               # now dL(t+j)/da(t)
+            da[t] = window.sum(axis=0)
+            if t > 0:
+                # On to h(t-1). The entry j = k-1 has now made its k-th step: h(t-1) is
+                # its leaf, and the shift at the next step drops it.
+                window = window @ W
+            else:
+                dh0 = (window @ W).sum(axis=0)               # h(0) is the leaf of every window
+    flat_da = da.reshape(T * B, H)
+    return {
+        "U": flat_da.T @ x.reshape(T * B, D),
+        "W": flat_da.T @ h[:-1].reshape(T * B, H),
+        "V": do.reshape(T * B, K).T @ h[1:].reshape(T * B, H),
+        "b": flat_da.sum(axis=0),
+        "c": do.sum(axis=(0, 1)),
+        "h0": dh0,
+    }

@@ -1,0 +1,62 @@
+"""Execute notebooks in place, top to bottom in a fresh kernel, as they are committed.
+
+    python tools/execute.py book/some_chapter.ipynb [more.ipynb ...]
+    python tools/execute.py --all        # every notebook in _toc.yml
+
+The kernel runs with the notebook's folder as working directory, in the environment of
+the Python that runs this script, so the stored outputs are what a reader's fresh run
+prints. Execution counts come out 1..n, which the nbval test requires.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def toc_notebooks() -> list[pathlib.Path]:
+    """Every .ipynb file named in _toc.yml, in order."""
+    import re
+
+    files = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text())
+    root = re.search(r"root:\s*(\S+)", (ROOT / "_toc.yml").read_text()).group(1)
+    out = []
+    for name in [root, *files]:
+        path = ROOT / (name if name.endswith(".ipynb") else name + ".ipynb")
+        if path.exists():
+            out.append(path)
+    return out
+
+
+def execute(path: pathlib.Path, timeout: int = 600) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    elapsed = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return elapsed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    parser.add_argument("--all", action="store_true", help="every notebook in _toc.yml")
+    args = parser.parse_args(argv)
+    paths = toc_notebooks() if args.all else args.notebooks
+    if not paths:
+        parser.error("name notebooks or pass --all")
+    for path in paths:
+        print(f"{path}: executed in {execute(path.resolve()):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
