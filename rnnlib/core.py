@@ -25,7 +25,24 @@ from ._validation import (
     check_shape,
 )
 
-__all__ = ["init_params", "forward", "backward"]
+__all__ = ["init_params", "forward", "backward", "state_gradients", "ACTIVATIONS"]
+
+#: The hidden nonlinearities :func:`forward` supports. ``"linear"`` (identity) turns the
+#: network into the linear recurrence of the eigenvalue analysis.
+ACTIVATIONS = ("tanh", "linear")
+
+
+def _check_activation(activation):
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {list(ACTIVATIONS)}, got {activation!r}")
+    return activation
+
+
+def _derivative(h_after, activation):
+    """f'(a(t)) expressed through h(t) = f(a(t)): 1 - h^2 for tanh, 1 for linear."""
+    if activation == "tanh":
+        return 1.0 - h_after ** 2
+    return np.ones_like(h_after)
 
 
 def init_params(n_in, n_hidden, n_out, *, rng, w_scale=1.0, spectral_radius=None,
@@ -101,7 +118,7 @@ def init_params(n_in, n_hidden, n_out, *, rng, w_scale=1.0, spectral_radius=None
     }
 
 
-def forward(params, x, h0=None):
+def forward(params, x, h0=None, *, activation="tanh"):
     """Run the RNN over a batch of sequences.
 
     Implements ``a(t) = b + W h(t-1) + U x(t)``, ``h(t) = tanh(a(t))``,
@@ -117,14 +134,16 @@ def forward(params, x, h0=None):
         Inputs, time-major, ``T >= 1`` and ``B >= 1``.
     h0 : array_like, shape (B, H), optional
         Initial hidden state h(0); zeros if omitted.
+    activation : {"tanh", "linear"}, default "tanh"
+        The hidden nonlinearity; ``"linear"`` gives ``h(t) = a(t)``.
 
     Returns
     -------
     o : numpy.ndarray, shape (T, B, K)
         Outputs o(1..T).
     cache : dict
-        What :func:`backward` needs: ``"x"`` (T, B, D) and ``"h"`` (T+1, B, H), the
-        hidden states h(0..T) with ``cache["h"][0] = h(0)``.
+        What :func:`backward` needs: ``"x"`` (T, B, D), ``"h"`` (T+1, B, H), the
+        hidden states h(0..T) with ``cache["h"][0] = h(0)``, and ``"activation"``.
 
     Raises
     ------
@@ -132,7 +151,9 @@ def forward(params, x, h0=None):
         If ``params`` is not a dict or an array holds non-real values.
     ValueError
         If a shape does not match (``x`` against ``U``, ``h0`` against ``W``), the
-        sequence is empty, or an input is NaN or infinite.
+        sequence is empty, an input is NaN or infinite, or ``activation`` is unknown.
+    FloatingPointError
+        If the linear recurrence overflows to inf or NaN.
 
     Examples
     --------
@@ -145,6 +166,7 @@ def forward(params, x, h0=None):
     """
     params, (D, H, K) = check_params(params)
     x = check_sequence("x", x, dtype=params["W"].dtype, last=D)
+    activation = _check_activation(activation)
     T, B, _ = x.shape
     h = np.empty((T + 1, B, H), dtype=x.dtype)
     if h0 is None:
@@ -157,11 +179,24 @@ def forward(params, x, h0=None):
     # b + U x(t) for every t at once: (T*B, D) @ (D, H).
     xu = (x.reshape(T * B, D) @ U.T).reshape(T, B, H) + params["b"]
     WT = W.T
-    for t in range(T):
-        # a(t) = b + U x(t) + W h(t-1); rows are sequences, hence h @ W^T.
-        np.tanh(xu[t] + h[t] @ WT, out=h[t + 1])
+    with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported below
+        for t in range(T):
+            # a(t) = b + U x(t) + W h(t-1); rows are sequences, hence h @ W^T.
+            if activation == "tanh":
+                np.tanh(xu[t] + h[t] @ WT, out=h[t + 1])
+            else:
+                np.add(xu[t], h[t] @ WT, out=h[t + 1])
+    _require_finite("the hidden states h", h)
     o = (h[1:].reshape(T * B, H) @ V.T).reshape(T, B, K) + params["c"]
-    return o, {"x": x, "h": h}
+    return o, {"x": x, "h": h, "activation": activation}
+
+
+def _require_finite(what, arr):
+    """Raise FloatingPointError if a computed array overflowed (never pass NaN along)."""
+    if not np.all(np.isfinite(arr)):
+        raise FloatingPointError(
+            f"{what} overflowed to inf or NaN; the recurrence is unstable at this scale "
+            "(lower the spectral radius of W, the sequence length T, or the learning rate)")
 
 
 def _check_cache(cache, D, H, dtype):
@@ -171,7 +206,8 @@ def _check_cache(cache, D, H, dtype):
     h = as_float_array("cache['h']", cache["h"], ndim=3, dtype=dtype)
     T, B, _ = x.shape
     check_shape("cache['h']", h, (T + 1, B, H), ("T+1", "B", "H"))
-    return x, h
+    activation = _check_activation(cache.get("activation", "tanh"))
+    return x, h, activation
 
 
 def backward(params, cache, do, *, truncate=None):
@@ -215,6 +251,8 @@ def backward(params, cache, do, *, truncate=None):
     ValueError
         If ``do`` does not have the shape of the outputs, an input is not finite, or
         ``truncate < 1``.
+    FloatingPointError
+        If a gradient overflows to inf or NaN (an exploding gradient beyond float range).
 
     Examples
     --------
@@ -227,20 +265,31 @@ def backward(params, cache, do, *, truncate=None):
     [('U', (4, 3)), ('V', (2, 4)), ('W', (4, 4)), ('b', (4,)), ('c', (2,)), ('h0', (5, 4))]
     """
     params, (D, H, K) = check_params(params)
-    x, h = _check_cache(cache, D, H, params["W"].dtype)
+    x, h, activation = _check_cache(cache, D, H, params["W"].dtype)
     T, B, _ = x.shape
     do = as_float_array("do", do, ndim=3, dtype=x.dtype)
     check_shape("do", do, (T, B, K), ("T", "B", "K"))
     k = check_int("truncate", truncate, minimum=1, allow_none=True)
-    W, V = params["W"], params["V"]
 
+    with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported below
+        grads = _bptt(params, x, h, do, k, activation)
+    for name, g in grads.items():
+        _require_finite(f"the gradient grads[{name!r}]", g)
+    return grads
+
+
+def _bptt(params, x, h, do, k, activation):
+    """The BPTT sweep of :func:`backward` on validated arrays."""
+    T, B, D = x.shape
+    H, K = h.shape[2], do.shape[2]
+    W, V = params["W"], params["V"]
     dh_out = (do.reshape(T * B, K) @ V).reshape(T, B, H)   # V^T dL/do(t), all t at once
-    dtanh = 1.0 - h[1:] ** 2                                 # tanh'(a(t)) = 1 - h(t)^2
+    deriv = _derivative(h[1:], activation)                   # f'(a(t)), e.g. 1 - h(t)^2
     da = np.empty((T, B, H), dtype=x.dtype)
     if k is None or k >= T:
         carry = np.zeros((B, H), dtype=x.dtype)              # W^T dL/da(t+1)
         for t in range(T - 1, -1, -1):
-            np.multiply(dh_out[t] + carry, dtanh[t], out=da[t])
+            np.multiply(dh_out[t] + carry, deriv[t], out=da[t])
             carry = da[t] @ W
         dh0 = carry
     else:
@@ -249,7 +298,7 @@ def backward(params, cache, do, *, truncate=None):
         for t in range(T - 1, -1, -1):
             window[1:] = window[:-1]
             window[0] = dh_out[t]
-            window *= dtanh[t]                               # now dL(t+j)/da(t)
+            window *= deriv[t]                               # now dL(t+j)/da(t)
             da[t] = window.sum(axis=0)
             if t > 0:
                 # On to h(t-1). The entry j = k-1 has now made its k-th step: h(t-1) is
@@ -266,3 +315,56 @@ def backward(params, cache, do, *, truncate=None):
         "c": do.sum(axis=(0, 1)),
         "h0": dh0,
     }
+
+
+def state_gradients(params, cache, dh_last):
+    """Backpropagate a gradient on the last state h(T) to every earlier state.
+
+    For a loss that depends on h(T) only, returns ``dL/dh(t)`` for ``t = 0..T`` using
+    ``dL/dh(t-1) = W^T (f'(a(t)) * dL/dh(t))``: the quantity whose norm, as a function
+    of the lag ``T - t``, shows vanishing or exploding gradients.
+
+    Parameters
+    ----------
+    params : dict of numpy.ndarray
+        The parameters used by :func:`forward`.
+    cache : dict
+        The cache returned by :func:`forward`.
+    dh_last : array_like, shape (B, H)
+        ``dL/dh(T)``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (T+1, B, H)
+        ``out[t] = dL/dh(t)``; ``out[T]`` is ``dh_last``.
+
+    Raises
+    ------
+    ValueError
+        If ``dh_last`` does not have shape (B, H) or is not finite.
+    FloatingPointError
+        If the backpropagated gradient overflows.
+
+    Examples
+    --------
+    >>> import numpy as np, rnnlib
+    >>> rng = np.random.default_rng(0)
+    >>> p = rnnlib.init_params(1, 4, 1, rng=rng)
+    >>> _, cache = rnnlib.forward(p, rng.standard_normal((6, 2, 1)))
+    >>> rnnlib.state_gradients(p, cache, np.ones((2, 4))).shape
+    (7, 2, 4)
+    """
+    params, (D, H, K) = check_params(params)
+    x, h, activation = _check_cache(cache, D, H, params["W"].dtype)
+    T, B, _ = x.shape
+    dh_last = as_float_array("dh_last", dh_last, ndim=2, dtype=x.dtype)
+    check_shape("dh_last", dh_last, (B, H), ("B", "H"))
+    deriv = _derivative(h[1:], activation)
+    out = np.empty((T + 1, B, H), dtype=x.dtype)
+    out[T] = dh_last
+    W = params["W"]
+    with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported below
+        for t in range(T, 0, -1):
+            out[t - 1] = (out[t] * deriv[t - 1]) @ W
+    _require_finite("the state gradients dL/dh(t)", out)
+    return out

@@ -196,3 +196,51 @@ def test_init_params_deterministic_and_spectral_radius():
     assert abs(rnnlib.spectral_radius(a["W"]) - 1.3) < 1e-12
     c = rnnlib.init_params(3, 8, 2, rng=np.random.default_rng(42), w_scale=0.0)
     assert not c["W"].any()
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 1, 1, 1), (6, 3, 2, 4, 2)])
+def test_linear_activation_matches_finite_differences(shape):
+    params, x, h0, y = make_problem(*shape, seed=23)
+    o, cache = rnnlib.forward(params, x, h0, activation="linear")
+    _, do = rnnlib.squared_error(o, y)
+    g = rnnlib.backward(params, cache, do)
+    p = {k: v.copy() for k, v in params.items()}
+    for name in ("U", "W", "V", "b", "c"):
+        num = rnnlib.numerical_gradient(
+            lambda: rnnlib.squared_error(rnnlib.forward(p, x, h0, activation="linear")[0], y)[0],
+            p[name])
+        assert rnnlib.relative_error(g[name], num) < 1e-7, name
+
+
+def test_linear_forward_is_the_affine_recurrence(problem):
+    params, x, h0, _ = problem
+    _, cache = rnnlib.forward(params, x, h0, activation="linear")
+    h = h0
+    for t in range(x.shape[0]):
+        h = params["b"] + h @ params["W"].T + x[t] @ params["U"].T
+    np.testing.assert_allclose(cache["h"][-1], h, rtol=1e-12)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+def test_state_gradients_agree_with_backward(activation):
+    params, x, h0, y = make_problem(8, 2, 3, 4, 2, seed=29)
+    o, cache = rnnlib.forward(params, x, h0, activation=activation)
+    do = np.zeros_like(o)
+    do[-1] = y[-1]                         # a loss on the last output only
+    g = rnnlib.backward(params, cache, do)
+    sg = rnnlib.state_gradients(params, cache, do[-1] @ params["V"])
+    np.testing.assert_allclose(sg[0], g["h0"], rtol=1e-12, atol=1e-15)
+    assert sg.shape == (9, 2, 4)
+
+
+def test_overflow_raises_instead_of_returning_inf():
+    rng = np.random.default_rng(0)
+    params = rnnlib.init_params(1, 4, 1, rng=rng, spectral_radius=50.0)
+    x = np.ones((400, 1, 1))
+    with pytest.raises(FloatingPointError, match="overflowed"):
+        rnnlib.forward(params, x, activation="linear")
+    # With zero input the states stay at 0, where tanh' = 1: the backward pass is then
+    # multiplied by W at every step and grows like 50^t, far past float range.
+    o, cache = rnnlib.forward(params, np.zeros((200, 1, 1)))
+    with pytest.raises(FloatingPointError, match="overflowed"):
+        rnnlib.state_gradients(params, cache, np.ones((1, 4)))
