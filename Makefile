@@ -9,6 +9,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB_STRICT := -W -n --keep-going
+# Progress bars are for readers; stored and compared outputs must not contain them.
+export RNNLIB_PROGRESS := 0
+
 NOTEBOOKS = $(shell $(BIN)/python tools/toc_notebooks.py)
 
 .PHONY: book test env notebooks serve clean

@@ -66,7 +66,7 @@ def precomputed_figure(draw, controls, *, name, alt, labels=None, formats=None,
     labels : dict of str to str, optional
         Visible label of each control (default: its name).
     formats : dict of str to str, optional
-        Format spec used to print each value (default ``"g"``).
+        Format spec used to print each value (default ``""``, i.e. ``str``).
     initial : dict of str to int, optional
         Index of the initially selected value of each control (default 0).
     figsize : tuple of float, default (7.0, 3.4)
@@ -103,7 +103,7 @@ def precomputed_figure(draw, controls, *, name, alt, labels=None, formats=None,
     keys = list(controls)
     grids = [_grid(k, controls[k]) for k in keys]
     labels = {k: k for k in keys} | dict(labels or {})
-    formats = {k: "g" for k in keys} | dict(formats or {})
+    formats = {k: "" for k in keys} | dict(formats or {})
     initial = {k: 0 for k in keys} | dict(initial or {})
     frames = [_render(draw, dict(zip(keys, combo)), figsize, dpi)
               for combo in itertools.product(*grids)]
@@ -173,6 +173,16 @@ def live_figure(draw, controls, *, labels=None, figsize=(7.0, 3.4)):
     ------
     ValueError
         If a control has no values.
+
+    Examples
+    --------
+    In a notebook (the figure is drawn into the widget's output area, which needs a
+    running kernel to show):
+
+    >>> import rnnlib
+    >>> def draw(fig, a):
+    ...     fig.add_subplot().plot([0, 1], [0, a])
+    >>> rnnlib.live_figure(draw, {"a": [1, 2]})  # doctest: +SKIP
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt

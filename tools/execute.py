@@ -11,6 +11,7 @@ prints. Execution counts come out 1..n, which the nbval test requires.
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import sys
 import time
@@ -36,6 +37,7 @@ def toc_notebooks() -> list[pathlib.Path]:
 
 
 def execute(path: pathlib.Path, timeout: int = 600) -> float:
+    os.environ["RNNLIB_PROGRESS"] = "0"   # no progress bars in committed outputs
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
