@@ -69,7 +69,8 @@ def check_shape(name: str, arr: np.ndarray, expected: tuple, labels: tuple | Non
     if arr.shape != tuple(expected):
         what = f"{tuple(expected)}"
         if labels is not None:
-            what = f"({', '.join(labels)}) = {tuple(expected)}"
+            names = f"({labels[0]},)" if len(labels) == 1 else f"({', '.join(labels)})"
+            what = f"{names} = {tuple(expected)}"
         raise ValueError(f"{name} must have shape {what}, got {arr.shape}")
 
 
