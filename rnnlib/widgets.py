@@ -44,7 +44,7 @@ def _render(draw, values, figsize, dpi):
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     finally:
         plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
 
 
 def precomputed_figure(draw, controls, *, name, alt, labels=None, formats=None,
@@ -105,7 +105,7 @@ def precomputed_figure(draw, controls, *, name, alt, labels=None, formats=None,
     labels = {k: k for k in keys} | dict(labels or {})
     formats = {k: "" for k in keys} | dict(formats or {})
     initial = {k: 0 for k in keys} | dict(initial or {})
-    frames = [_render(draw, dict(zip(keys, combo)), figsize, dpi)
+    frames = [base64.b64encode(_render(draw, dict(zip(keys, combo)), figsize, dpi)).decode("ascii")
               for combo in itertools.product(*grids)]
     shape = [len(g) for g in grids]
     start = int(np.ravel_multi_index([initial[k] for k in keys], shape))
@@ -148,10 +148,14 @@ def precomputed_figure(draw, controls, *, name, alt, labels=None, formats=None,
     return HTML(body)
 
 
-def live_figure(draw, controls, *, labels=None, figsize=(7.0, 3.4)):
+def live_figure(draw, controls, *, labels=None, figsize=(7.0, 3.4), dpi=100):
     """An ipywidgets control that calls ``draw(fig, **values)`` on every change.
 
-    Needs a running kernel; on the static website use :func:`rnnlib.precomputed_figure`.
+    Each redraw renders the figure to PNG and puts it into an ``ipywidgets.Image``, so
+    nothing is printed into the cell's outputs: the stored output is the widget and a
+    short text stand-in, ``LiveFigure(name=value, ...)``, which is the same in every run
+    (nbval compares it). Needs a running kernel to react; on the static website use
+    :func:`rnnlib.precomputed_figure`.
 
     Parameters
     ----------
@@ -163,47 +167,67 @@ def live_figure(draw, controls, *, labels=None, figsize=(7.0, 3.4)):
         Visible label of each control.
     figsize : tuple of float, default (7.0, 3.4)
         Figure size in inches.
+    dpi : int, default 100
+        Resolution of the rendered figure.
 
     Returns
     -------
     ipywidgets.VBox
-        The sliders above the output area.
+        The sliders above the image (a ``VBox`` subclass with a short ``repr``).
 
     Raises
     ------
     ValueError
-        If a control has no values.
+        If ``controls`` is empty or a control has no values.
 
     Examples
     --------
-    In a notebook (the figure is drawn into the widget's output area, which needs a
-    running kernel to show):
-
     >>> import rnnlib
     >>> def draw(fig, a):
     ...     fig.add_subplot().plot([0, 1], [0, a])
-    >>> rnnlib.live_figure(draw, {"a": [1, 2]})  # doctest: +SKIP
+    >>> box = rnnlib.live_figure(draw, {"a": [1, 2]})
+    >>> box
+    LiveFigure(a=1)
+    >>> box.children[0].value = 2   # what dragging the slider does; the image is redrawn
+    >>> box
+    LiveFigure(a=2)
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
 
+    if not isinstance(controls, dict) or not controls:
+        raise ValueError("controls must be a non-empty dict of control name -> list of values")
     labels = {k: k for k in controls} | dict(labels or {})
     sliders = {k: widgets.SelectionSlider(options=_grid(k, v), description=labels[k],
                                           continuous_update=True,
                                           style={"description_width": "initial"})
                for k, v in controls.items()}
-    out = widgets.Output()
+    image = widgets.Image(format="png")
 
     def redraw(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            fig = plt.figure(figsize=figsize)
-            draw(fig, **{k: s.value for k, s in sliders.items()})
-            display(fig)
-            plt.close(fig)
+        image.value = _render(draw, {k: sl.value for k, sl in sliders.items()}, figsize, dpi)
 
-    for s in sliders.values():
-        s.observe(redraw, names="value")
+    for slider in sliders.values():
+        slider.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([*sliders.values(), out])
+    return _live_figure_class()([*sliders.values(), image])
+
+
+_LIVE_CLASS = None
+
+
+def _live_figure_class():
+    """The VBox subclass returned by :func:`live_figure`, created on first use."""
+    global _LIVE_CLASS
+    if _LIVE_CLASS is None:
+        import ipywidgets as widgets
+
+        class LiveFigure(widgets.VBox):
+            """Sliders above an image; its repr names the current values only."""
+
+            def __repr__(self):
+                values = ", ".join(f"{c.description}={c.value!r}" for c in self.children
+                                   if isinstance(c, widgets.SelectionSlider))
+                return f"LiveFigure({values})"
+
+        _LIVE_CLASS = LiveFigure
+    return _LIVE_CLASS

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from conftest import make_problem
+from problems import make_problem
 
 SHAPES = [  # (T, B, D, H, K)
     (1, 1, 1, 1, 1),
