@@ -176,18 +176,21 @@ def forward(params, x, h0=None, *, activation="tanh"):
         check_shape("h0", h0, (B, H), ("B", "H"))
         h[0] = h0
     U, W, V = params["U"], params["W"], params["V"]
-    # b + U x(t) for every t at once: (T*B, D) @ (D, H).
-    xu = (x.reshape(T * B, D) @ U.T).reshape(T, B, H) + params["b"]
+    # b + U x(t) for every t at once, (T*B, D) @ (D, H), written straight into h[1:]
+    # (a view, since h is contiguous): the loop then adds W h(t-1) and applies the
+    # nonlinearity in place. Working in place spares two (T, B, H) temporaries.
+    np.matmul(x.reshape(T * B, D), U.T, out=h[1:].reshape(T * B, H))
+    h[1:] += params["b"]
     WT = W.T
     with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported below
         for t in range(T):
             # a(t) = b + U x(t) + W h(t-1); rows are sequences, hence h @ W^T.
+            h[t + 1] += h[t] @ WT
             if activation == "tanh":
-                np.tanh(xu[t] + h[t] @ WT, out=h[t + 1])
-            else:
-                np.add(xu[t], h[t] @ WT, out=h[t + 1])
+                np.tanh(h[t + 1], out=h[t + 1])           # h(t) = tanh(a(t))
     _require_finite("the hidden states h", h)
-    o = (h[1:].reshape(T * B, H) @ V.T).reshape(T, B, K) + params["c"]
+    o = (h[1:].reshape(T * B, H) @ V.T).reshape(T, B, K)
+    o += params["c"]
     return o, {"x": x, "h": h, "activation": activation}
 
 
@@ -283,13 +286,16 @@ def _bptt(params, x, h, do, k, activation):
     T, B, D = x.shape
     H, K = h.shape[2], do.shape[2]
     W, V = params["W"], params["V"]
-    dh_out = (do.reshape(T * B, K) @ V).reshape(T, B, H)   # V^T dL/do(t), all t at once
-    deriv = _derivative(h[1:], activation)                   # f'(a(t)), e.g. 1 - h(t)^2
-    da = np.empty((T, B, H), dtype=x.dtype)
+    # da[t] starts as V^T dL/do(t), the part of dL/dh(t) that comes through o(t), for all
+    # t at once; the loops below turn it into dL/da(t) step by step, in place (one
+    # (T, B, H) array instead of two). f'(a(t)), e.g. 1 - h(t)^2, is likewise computed
+    # per step on the (B, H) slice in use rather than for all t at once.
+    da = (do.reshape(T * B, K) @ V).reshape(T, B, H)
     if k is None or k >= T:
         carry = np.zeros((B, H), dtype=x.dtype)              # W^T dL/da(t+1)
         for t in range(T - 1, -1, -1):
-            np.multiply(dh_out[t] + carry, deriv[t], out=da[t])
+            da[t] += carry                                   # dL/dh(t)
+            da[t] *= _derivative(h[t + 1], activation)       # dL/da(t) = f'(a(t)) * dL/dh(t)
             carry = da[t] @ W
         dh0 = carry
     else:
@@ -297,8 +303,8 @@ def _bptt(params, x, h, do, k, activation):
         window = np.zeros((k, B, H), dtype=x.dtype)
         for t in range(T - 1, -1, -1):
             window[1:] = window[:-1]
-            window[0] = dh_out[t]
-            window *= deriv[t]                               # now dL(t+j)/da(t)
+            window[0] = da[t]                                # still V^T dL/do(t) here
+            window *= _derivative(h[t + 1], activation)      # now dL(t+j)/da(t)
             da[t] = window.sum(axis=0)
             if t > 0:
                 # On to h(t-1). The entry j = k-1 has now made its k-th step: h(t-1) is
@@ -359,12 +365,11 @@ def state_gradients(params, cache, dh_last):
     T, B, _ = x.shape
     dh_last = as_float_array("dh_last", dh_last, ndim=2, dtype=x.dtype)
     check_shape("dh_last", dh_last, (B, H), ("B", "H"))
-    deriv = _derivative(h[1:], activation)
     out = np.empty((T + 1, B, H), dtype=x.dtype)
     out[T] = dh_last
     W = params["W"]
     with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported below
         for t in range(T, 0, -1):
-            out[t - 1] = (out[t] * deriv[t - 1]) @ W
+            out[t - 1] = (out[t] * _derivative(h[t], activation)) @ W
     _require_finite("the state gradients dL/dh(t)", out)
     return out
