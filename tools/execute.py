@@ -39,9 +39,15 @@ def toc_notebooks() -> list[pathlib.Path]:
 def execute(path: pathlib.Path, timeout: int = 600) -> float:
     os.environ["RNNLIB_PROGRESS"] = "0"   # no progress bars in committed outputs
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:                   # no per-cell timestamps in committed files
+        cell.metadata.pop("execution", None)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    # Live widgets are for readers with a kernel; their state is not stored, so the
+    # website does not embed it (nor load a widget manager for cells it never shows).
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
+                   record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb.metadata.pop("widgets", None)
     elapsed = time.perf_counter() - start
     nbformat.write(nb, path)
     return elapsed
