@@ -27,7 +27,7 @@ from ._validation import (
 
 __all__ = ["init_params", "forward", "backward", "state_gradients", "ACTIVATIONS"]
 
-#: The hidden nonlinearities :func:`forward` supports. ``"linear"`` (identity) turns the
+#: The hidden nonlinearities :func:`rnnlib.forward` supports. ``"linear"`` (identity) turns the
 #: network into the linear recurrence of the eigenvalue analysis.
 ACTIVATIONS = ("tanh", "linear")
 
