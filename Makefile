@@ -20,7 +20,7 @@ export RNNLIB_PROGRESS := 0
 
 NOTEBOOKS = $(shell $(BIN)/python tools/toc_notebooks.py)
 
-.PHONY: book test site-deps env notebooks serve clean
+.PHONY: book test site-deps env notebooks serve bench clean
 
 env: $(STAMP)
 
@@ -53,6 +53,14 @@ $(SITE)/node_modules/.installed: $(SITE)/package.json $(SITE)/package-lock.json
 ## Re-execute every notebook in place, as it must be committed (fresh kernel, 1..n).
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute.py --all
+
+## Benchmarks (not tests): rnnlib vs the chapter's naive BPTT and PyTorch, the book's build
+## and nbval times, the widget callbacks. Installs the optional peers (torch CPU) first.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	$(BIN)/python benchmarks/bptt.py
+	$(BIN)/python benchmarks/widgets.py
+	$(BIN)/python benchmarks/book.py
 
 ## Serve the built HTML on http://127.0.0.1:8000 for a preview.
 serve:
