@@ -50,6 +50,9 @@ def parse_args(argv):
                         "temporary folder, removed at the end)")
     p.add_argument("--keep", action="store_true",
                    help="keep the output folder and the logs (logs are always kept on failure)")
+    p.add_argument("--logs", type=pathlib.Path, default=None,
+                   help="folder for the logs (default: a new temporary folder, removed at the "
+                        "end unless a step failed or --keep is given)")
     p.add_argument("--sanitize", type=pathlib.Path, default=ROOT / "tests" / "sanitize.cfg",
                    help="nbval sanitize file (default tests/sanitize.cfg)")
     p.add_argument("--skip-build", action="store_true", help="skip both builds")
@@ -147,7 +150,9 @@ def main(argv=None):
         print("error: --output must be a private folder, not the book root or its _build",
               file=sys.stderr)
         return 2
-    logs = pathlib.Path(tempfile.mkdtemp(prefix="rnnbook-bench-logs-"))
+    own_logs = args.logs is None
+    logs = pathlib.Path(tempfile.mkdtemp(prefix="rnnbook-bench-logs-")) if own_logs else args.logs
+    logs.mkdir(parents=True, exist_ok=True)
 
     print("Book build and nbval wall times")
     print(f"machine  : {machine_line()}")
@@ -184,7 +189,8 @@ def main(argv=None):
             results["nbval"] = seconds
             text = log.read_text(errors="replace")
             closing = [ln for ln in text.splitlines() if re.search(r"\d+ (passed|failed)", ln)]
-            print(f"\n{'nbval':18}: {seconds:6.1f} s  ({closing[-1].strip('= ') if closing else '?'})")
+            summary = closing[-1].strip("= ") if closing else "?"
+            print(f"\n{'nbval':18}: {seconds:6.1f} s  ({summary})")
             if status != 0:
                 failed.append("nbval")
                 print(tail(log))
@@ -197,7 +203,7 @@ def main(argv=None):
     finally:
         if temporary and not args.keep:
             shutil.rmtree(out, ignore_errors=True)
-        if not failed and not args.keep:
+        if own_logs and not failed and not args.keep:
             shutil.rmtree(logs, ignore_errors=True)
 
     print("\nTargets (wall time; on a shared machine rerun when it is quiet):")

@@ -53,7 +53,8 @@ def parse_args(argv):
     p.add_argument("--sizes", default="teaching,large",
                    help=f"comma-separated sizes among {', '.join(SIZES)} (default: teaching,large)")
     p.add_argument("--notebook", type=pathlib.Path, default=ROOT / "book" / "bptt.ipynb",
-                   help=f"notebook holding the code cell tagged {NAIVE_TAG!r} (default book/bptt.ipynb)")
+                   help=f"notebook holding the code cell tagged {NAIVE_TAG!r} "
+                        "(default book/bptt.ipynb)")
     p.add_argument("--threads", type=int, default=None,
                    help="BLAS and torch threads (default: what numpy's BLAS uses)")
     p.add_argument("--repeats", type=int, default=None, help="timed rounds per size")

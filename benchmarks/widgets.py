@@ -16,9 +16,10 @@ asked for, ``draw(fig, **values)``, and the PNG rendering that the reader's note
 does (``savefig(..., bbox_inches="tight")``, as the inline backend). A combination's time
 is the median of ``--repeats`` runs; a callback passes if its slowest combination stays
 under the target (``--target-ms``, default 100) in wall-clock time. The CPU time of the
-same work is printed too: on a busy machine it is the better guess of the quiet time. Exit status: 0 (every notebook ran; a
-missed target fails the run only with ``--strict``), 1 (a notebook failed to run, or
-``--strict`` and a target missed).
+same work is printed too: on a busy machine it is the better guess of the quiet time.
+
+Exit status: 0 (every notebook ran; a missed target fails the run only with
+``--strict``), 1 (a notebook failed to run, or ``--strict`` and a target missed).
 """
 
 from __future__ import annotations
@@ -233,9 +234,11 @@ def main(argv=None):
             worst = max(totals)
             ok = worst * 1e3 < args.target_ms
             results.append((str(shown), name, worst, ok))
+            ms = {k: statistics.median(v) * 1e3 for k, v in
+                  (("draw", draws), ("total", totals), ("cpu", cpu))}
             print(f"  {name:34} {call['kind']:17} {len(totals):>4}/{n_all:<4} "
-                  f"{statistics.median(draws) * 1e3:7.1f} ms {statistics.median(totals) * 1e3:8.1f} ms "
-                  f"{worst * 1e3:8.1f} ms {statistics.median(cpu) * 1e3:6.1f} ms  {verdict(ok)}")
+                  f"{ms['draw']:7.1f} ms {ms['total']:8.1f} ms {worst * 1e3:8.1f} ms "
+                  f"{ms['cpu']:6.1f} ms  {verdict(ok)}")
 
     print(f"\nSummary ({len(results)} callback(s); on a shared machine rerun when it is quiet):")
     for nb, name, worst, ok in results:

@@ -151,7 +151,8 @@ def tiny_book(tmp_path, printed="2"):
 @pytest.mark.slow
 def test_book_benchmark_times_builds_and_nbval(tmp_path):
     book = tiny_book(tmp_path / "book")
-    status, out = run("book.py", "--root", book, "--output", tmp_path / "out")
+    status, out = run("book.py", "--root", book, "--output", tmp_path / "out",
+                      "--logs", tmp_path / "logs")
     assert status == 0, out
     for name in ("clean build", "unchanged rebuild", "nbval"):
         assert f"{name:18}:" in out and f"\n  {name:18}" in out, name
@@ -163,6 +164,7 @@ def test_book_benchmark_times_builds_and_nbval(tmp_path):
 @pytest.mark.slow
 def test_book_benchmark_fails_if_nbval_fails(tmp_path):
     book = tiny_book(tmp_path / "book", printed="3")    # the stored output is wrong
-    status, out = run("book.py", "--root", book, "--skip-build")
+    status, out = run("book.py", "--root", book, "--skip-build", "--logs", tmp_path / "logs")
     assert status == 1, out
     assert "FAILED: nbval" in out
+    assert "nb.ipynb::Cell 0" in (tmp_path / "logs" / "nbval.log").read_text()   # kept

@@ -162,8 +162,8 @@ class Opener:
         """Open ``path`` in a new context and return once navigation has begun."""
         context = self.browser.new_context(viewport={"width": width, "height": height},
                                            service_workers="block")
-        context.set_default_timeout(30_000)
-        context.set_default_navigation_timeout(60_000)
+        context.set_default_timeout(60_000)          # generous: CI machines are shared
+        context.set_default_navigation_timeout(120_000)
         self.contexts.append(context)
         page = context.new_page()
         visit = Visit(page=page, url=self.base_url + path)
