@@ -79,22 +79,26 @@ def machine_line():
 
 
 # --------------------------------------------------------------------------- timing
-def time_interleaved(funcs, *, repeats, warmup=1, settle=0.0):
+def time_interleaved(funcs, *, repeats, warmup=1, lead_in=0):
     """Time several callables side by side: round r runs each once, in a rotated order.
 
     Interleaving spreads the slow phases of a shared machine over all contenders instead
-    of penalising whichever ran during them. ``repeats`` and ``warmup`` are an int or a
-    dict giving each callable its own count (a slow contender may run fewer rounds; it
-    then takes part in the first rounds only). ``settle`` seconds of sleep before each
-    call let the worker threads of the previous contender go idle: OpenBLAS and OpenMP
-    workers spin for a while after their last task, and on a machine with as many cores
-    as threads that spinning would slow down whoever runs next. Returns
-    ``{name: (wall, cpu)}``, two lists of seconds: wall-clock time and the CPU time of
-    this process (all its threads).
+    of penalising whichever ran during them. ``repeats``, ``warmup`` and ``lead_in`` are an
+    int or a dict giving each callable its own count (a slow contender may run fewer
+    rounds; it then takes part in the first rounds only). ``lead_in`` untimed calls of the
+    same callable come right before each timed call, so that it is timed in its own steady
+    state, as in a training loop: its own data in the caches, its own memory in the heap,
+    and its own BLAS/OpenMP worker threads (which spin for a while after their last task,
+    and would otherwise slow down whoever runs next on a machine with as many cores as
+    threads). Returns ``{name: (wall, cpu)}``, two lists of seconds: wall-clock time and
+    the CPU time of this process (all its threads).
     """
     names = list(funcs)
-    reps = repeats if isinstance(repeats, dict) else dict.fromkeys(names, repeats)
-    warm = warmup if isinstance(warmup, dict) else dict.fromkeys(names, warmup)
+
+    def per_name(value):
+        return value if isinstance(value, dict) else dict.fromkeys(names, value)
+
+    reps, warm, lead = per_name(repeats), per_name(warmup), per_name(lead_in)
     times = {name: ([], []) for name in names}
     rounds = max(warm[n] + reps[n] for n in names)
     for r in range(rounds):
@@ -102,8 +106,8 @@ def time_interleaved(funcs, *, repeats, warmup=1, settle=0.0):
         for name in names[k:] + names[:k]:
             if r >= warm[name] + reps[name]:
                 continue
-            if settle:
-                time.sleep(settle)
+            for _ in range(lead[name] if r >= warm[name] else 0):
+                funcs[name]()
             cpu = time.process_time()
             start = time.perf_counter()
             funcs[name]()

@@ -61,10 +61,10 @@ def parse_args(argv):
     p.add_argument("--warmup", type=int, default=None, help="untimed rounds per size")
     p.add_argument("--budget", type=float, default=30.0,
                    help="seconds of timed rounds allowed per contender and size (default 30)")
-    p.add_argument("--settle", type=float, default=None,
-                   help="seconds of sleep before each timed call, so that the idle BLAS/OpenMP "
-                        "threads of the previous contender stop spinning (default 0.2 with "
-                        "more than one thread, else 0)")
+    p.add_argument("--lead-in", type=int, default=1,
+                   help="untimed calls of a contender right before each of its timed calls, so "
+                        "that it is timed in its own steady state (default 1; a contender whose "
+                        "call takes over a tenth of --budget gets none)")
     p.add_argument("--gemm-size", type=int, default=2048,
                    help="n of the n x n float64 matrix product giving the machine's GEMM rate "
                         "(default 2048)")
@@ -230,7 +230,6 @@ def main(argv=None):
     import rnnlib
 
     threads, threads_text = blas_threads(args.threads)
-    settle = args.settle if args.settle is not None else (0.2 if threads > 1 else 0.0)
     torch = None
     torch_note = "not installed (pip install -r benchmarks/requirements.txt): peer skipped"
     if args.no_torch:
@@ -258,7 +257,8 @@ def main(argv=None):
     gemm = gemm_peer(np, args.gemm_size)
     print(f"GEMM    : numpy float64 {args.gemm_size}x{args.gemm_size} matmul, timed in the same "
           "rounds as the contenders")
-    print(f"rounds  : interleaved, {settle:g} s of sleep before each timed call (--settle)")
+    print(f"rounds  : interleaved, each timed call right after {args.lead_in} untimed call(s) "
+          "of the same contender (--lead-in)")
 
     failed, missed, summary = [], [], []
     for size in args.sizes:
@@ -289,17 +289,19 @@ def main(argv=None):
         reps = {n: max(1, min(repeats, int(args.budget / max(first[n], 1e-9))))
                 for n in contenders}
         warm = {n: warmup if first[n] * warmup < args.budget / 10 else 0 for n in contenders}
+        lead = {n: args.lead_in if first[n] < args.budget / 10 else 0 for n in contenders}
         # The reference GEMM joins the first rounds, under the same load as the contenders.
-        reps["gemm"], warm["gemm"] = min(repeats, 5), 1
+        reps["gemm"], warm["gemm"], lead["gemm"] = min(repeats, 5), 1, args.lead_in
         times = time_interleaved({"gemm": gemm, **{n: c[0] for n, c in contenders.items()}},
-                                 repeats=reps, warmup=warm, settle=settle)
+                                 repeats=reps, warmup=warm, lead_in=lead)
         rate = 2 * args.gemm_size ** 3 / median(times.pop("gemm")[0])
         med = {name: median(wall) for name, (wall, _) in times.items()}
         print(f"  {'':8} {'median':>10} {'quartiles':>22} {'CPU time':>10}   rounds")
         for name, (wall, cpu) in times.items():
             q1, q3 = quartiles(wall)
             print(f"  {name:8} {fmt_time(med[name]):>10}   [{fmt_time(q1)}, {fmt_time(q3)}]"
-                  f" {fmt_time(median(cpu)):>10}   {reps[name]} after {warm[name]} warm-up")
+                  f" {fmt_time(median(cpu)):>10}   {reps[name]} after {warm[name]} warm-up"
+                  f"{'' if lead[name] else ', no lead-in'}")
         print(f"  rnnlib vs naive: {speed_ratio(med['naive'], med['rnnlib'])}")
         achieved = flops(T, B, D, H, K) / med["rnnlib"]
         print(f"  rnnlib FLOP rate: {achieved / 1e9:.2f} GFLOP/s = {achieved / rate:.1%} of "
