@@ -294,14 +294,15 @@ def overflow_problems(page) -> list[str]:
 AXE_EXCLUSIONS: list[tuple[str, str, str]] = []
 
 
-def start_axe(page, rules=None) -> None:
-    """Start axe-core on the page without waiting (all default rules, or ``rules`` only).
+def start_axe(page, rules=None, skip=()) -> None:
+    """Start axe-core on the page without waiting (all default rules, or ``rules`` only;
+    elements matching the selectors in ``skip`` are left out).
 
     The run goes on in the page's renderer; :func:`axe_violations_found` collects it.
     """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
-    page.evaluate("""(rules) => {
+    page.evaluate("""([rules, skip]) => {
       window.__axeRun = (async () => {
         // Colours fade in over the theme's transitions: measure contrast once they end.
         await Promise.all(document.getAnimations()
@@ -310,9 +311,10 @@ def start_axe(page, rules=None) -> None:
           .map(a => a.finished));
         const options = {resultTypes: ['violations']};
         if (rules) options.runOnly = {type: 'rule', values: rules};
-        return axe.run(document, options);
+        const context = skip.length ? {exclude: skip.map(s => [s])} : document;
+        return axe.run(context, options);
       })();
-    }""", rules)
+    }""", [rules, list(skip)])
 
 
 def axe_violations_found(page, exclusions=AXE_EXCLUSIONS) -> list[str]:
