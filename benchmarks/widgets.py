@@ -1,4 +1,4 @@
-"""Time every widget callback of the chapters: each redraw must take under 100 ms.
+"""Time every widget callback of the chapters: each slider move must take under 100 ms.
 
     .venv/bin/python benchmarks/widgets.py                       # every notebook of _toc.yml
     .venv/bin/python benchmarks/widgets.py book/clipping.ipynb   # some notebooks
@@ -10,13 +10,17 @@ Agg backend, ``RNNLIB_PROGRESS=0``, the notebook's folder as working directory) 
 last cell that makes such a figure, with both functions replaced by a recorder: every
 ``(draw, controls)`` pair the chapter passes is captured, whatever the chapter calls it.
 
-Each callback is then timed on every combination of its control values (an even sample
-of ``--max-combos`` of them if there are more): a new figure of the size the chapter
-asked for, ``draw(fig, **values)``, and the PNG rendering that the reader's notebook
-does (``savefig(..., bbox_inches="tight")``, as the inline backend). A combination's time
-is the median of ``--repeats`` runs; a callback passes if its slowest combination stays
-under the target (``--target-ms``, default 100) in wall-clock time. The CPU time of the
-same work is printed too: on a busy machine it is the better guess of the quiet time.
+Each live control is then made again with the chapter's arguments and no frame cached,
+and its sliders are moved one at a time through the combinations of their values (an
+even sample of ``--max-combos`` if there are more); every move is one run of the widget's
+callback and is timed. The sweep is repeated ``--repeats`` times on new controls, and each
+move's median counts: a callback passes if its slowest move stays under the target
+(``--target-ms``, default 100) in wall-clock time. Also printed: the time to make the
+control (``rnnlib.live_figure`` renders every frame up front when there are at most
+``prerender`` combinations, so that a move only swaps the image), the CPU time of the
+moves, and the time one frame takes to draw and render when it is not cached, which is
+what a move would cost without rendering ahead and what each frame of the kernel-free
+figure costs the build.
 
 Exit status: 0 (every notebook ran; a missed target fails the run only with
 ``--strict``), 1 (a notebook failed to run, or ``--strict`` and a target missed).
@@ -45,7 +49,7 @@ def parse_args(argv):
     p.add_argument("notebooks", nargs="*", type=pathlib.Path,
                    help="notebooks to measure (default: every notebook in _toc.yml)")
     p.add_argument("--target-ms", type=float, default=100.0,
-                   help="largest accepted time of one redraw, in ms (default 100)")
+                   help="largest accepted time of one slider move, in ms (default 100)")
     p.add_argument("--max-combos", type=int, default=60,
                    help="value combinations timed per callback (an even sample if more)")
     p.add_argument("--repeats", type=int, default=3, help="runs per combination (median)")
@@ -136,42 +140,71 @@ def combos(controls, limit):
     return [dict(zip(keys, c)) for c in every], n_all
 
 
-def time_callback(call, *, max_combos, repeats):
-    """Per-combination median times of one callback, in s: the draw call, draw + render
-    (wall clock), draw + render (CPU time of this process); and the number of combinations."""
-    import matplotlib.pyplot as plt
+def time_live(call, *, max_combos, repeats):
+    """The real live control: seconds to make it, and the time of each slider callback.
 
-    figsize = call["kwargs"].get("figsize", (7.0, 3.4))
+    The control is built with the chapter's own arguments (``rnnlib.live_figure``: figure
+    size, dpi and pre-rendering as the chapter asks) and no frame cached beforehand. Then
+    the sliders are moved, one at a time, through the combinations (an even sample of
+    ``max_combos``), and every move is timed: one run of the widget's callback, which puts
+    the frame of the new values into the image (rendering it first if it was not rendered
+    yet). This sweep is repeated ``repeats`` times, each on a new control. Returns (median
+    seconds to make the control, wall and CPU lists with the median time of each move,
+    number of combinations).
+    """
+    import rnnlib
+    import rnnlib.widgets
+
+    kwargs = {k: v for k, v in call["kwargs"].items()
+              if k in ("labels", "figsize", "dpi", "prerender")}
     values, n_all = combos(call["controls"], max_combos)
+    ready, sweeps = [], []
+    for _ in range(repeats):
+        rnnlib.widgets._FRAME_CACHE.pop(call["draw"], None)
+        t0 = time.perf_counter()
+        box = rnnlib.live_figure(call["draw"], call["controls"], **kwargs)
+        ready.append(time.perf_counter() - t0)
+        sliders = dict(zip(call["controls"], (c for c in box.children
+                                              if hasattr(c, "options"))))
+        moves = []
+        for vals in values:
+            for key, slider in sliders.items():
+                if slider.value != vals[key]:
+                    c0, t0 = time.process_time(), time.perf_counter()
+                    slider.value = vals[key]
+                    moves.append((time.perf_counter() - t0, time.process_time() - c0))
+        box.close()
+        sweeps.append(moves)
+    wall = [statistics.median(s[i][0] for s in sweeps) for i in range(len(sweeps[0]))]
+    cpu = [statistics.median(s[i][1] for s in sweeps) for i in range(len(sweeps[0]))]
+    return statistics.median(ready), wall, cpu, n_all
 
-    def once(vals):
-        c0, t0 = time.process_time(), time.perf_counter()
-        fig = plt.figure(figsize=figsize)
-        try:
-            call["draw"](fig, **vals)
-            t1 = time.perf_counter()
-            fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
-            t2, c2 = time.perf_counter(), time.process_time()
-        finally:
-            plt.close(fig)
-        return t1 - t0, t2 - t0, c2 - c0
 
-    once(values[0])                               # warm-up: fonts, caches, first imports
-    draw_times, totals, cpu = [], [], []
+def time_frames(call, *, max_combos):
+    """Seconds to draw and render one frame (what a frame costs when it is not cached)."""
+    from rnnlib.widgets import _Frames
+
+    frames = _Frames(call["draw"], call["kwargs"].get("figsize", (7.0, 3.4)),
+                     call["kwargs"].get("dpi", 80))
+    values, _ = combos(call["controls"], max_combos)
+    frames.render(values[0])                     # warm-up: fonts, caches, first imports
+    times = []
     for vals in values:
-        runs = [once(vals) for _ in range(repeats)]
-        draw_times.append(statistics.median(r[0] for r in runs))
-        totals.append(statistics.median(r[1] for r in runs))
-        cpu.append(statistics.median(r[2] for r in runs))
-    return draw_times, totals, cpu, n_all
+        t0 = time.perf_counter()
+        frames.render(vals)
+        times.append(time.perf_counter() - t0)
+    return times
 
 
-def baseline(repeats):
-    """The same measurement for a figure with one line: matplotlib's floor on this machine."""
-    call = {"draw": lambda fig, _: fig.add_subplot().plot([0, 1], [0, 1]),
-            "controls": {"_": [0]}, "kwargs": {}}
-    _, totals, cpu, _ = time_callback(call, max_combos=1, repeats=max(repeats, 5))
-    return totals[0], cpu[0]
+def values_of(call, args):
+    return combos(call["controls"], args.max_combos)[0]
+
+
+def baseline():
+    """One frame of a figure with a single line: matplotlib's floor on this machine."""
+    call = {"draw": lambda fig, a: fig.add_subplot().plot([0, 1], [0, a]),
+            "controls": {"a": [1, 2, 3, 4, 5]}, "kwargs": {}}
+    return statistics.median(time_frames(call, max_combos=5))
 
 
 def callback_name(draw):
@@ -189,14 +222,13 @@ def main(argv=None):
 
     matplotlib.use("Agg")
 
-    print("Widget callbacks: a new figure + draw(fig, **values) + PNG render, per value "
-          "combination")
+    print("Widget callbacks: moving a slider of a chapter's live control (rnnlib.live_figure) "
+          "puts the frame of the new values into its image")
     print(f"machine : {machine_line()}")
-    print(f"target  : slowest combination under {args.target_ms:.0f} ms "
-          f"(median of {args.repeats} runs each)")
-    floor, floor_cpu = baseline(args.repeats)
-    print(f"floor   : a figure with one line takes {floor * 1e3:.1f} ms "
-          f"({floor_cpu * 1e3:.1f} ms CPU) to make and render here")
+    print(f"target  : every slider move under {args.target_ms:.0f} ms "
+          f"(median of {args.repeats} sweeps over the values, each on a new control)")
+    print(f"floor   : one frame of a one-line figure takes {baseline() * 1e3:.1f} ms to draw "
+          "and render here")
     failed, results = [], []
     recorder = Recorder()
     for path in args.notebooks:
@@ -220,25 +252,28 @@ def main(argv=None):
             continue
         if not unique:
             continue
-        print(f"  {'callback':34} {'kind':17} {'combos':>9} {'draw med':>9} {'total med':>10} "
-              f"{'total max':>10} {'CPU med':>9}")
+        print(f"  {'callback':34} {'kind':17} {'combos':>9} {'ready':>7} {'move med':>9} "
+              f"{'move max':>9} {'CPU med':>8} {'one frame':>10}")
         for call in unique.values():
             name = f"{callback_name(call['draw'])} (cell {call['cell']})"
             try:
-                draws, totals, cpu, n_all = time_callback(call, max_combos=args.max_combos,
-                                                          repeats=args.repeats)
+                ready, wall, cpu, n_all = time_live(call, max_combos=args.max_combos,
+                                                    repeats=args.repeats)
+                frame = statistics.median(time_frames(call, max_combos=args.max_combos))
             except Exception as exc:  # a draw that fails on some values is a bug to report
                 print(f"  {name:34} FAILED: {type(exc).__name__}: {exc}")
                 failed.append(f"{shown}: {name}")
                 continue
-            worst = max(totals)
+            if not wall:
+                print(f"  {name:34} no slider has two values: nothing to move")
+                continue
+            worst = max(wall)
             ok = worst * 1e3 < args.target_ms
             results.append((str(shown), name, worst, ok))
-            ms = {k: statistics.median(v) * 1e3 for k, v in
-                  (("draw", draws), ("total", totals), ("cpu", cpu))}
-            print(f"  {name:34} {call['kind']:17} {len(totals):>4}/{n_all:<4} "
-                  f"{ms['draw']:7.1f} ms {ms['total']:8.1f} ms {worst * 1e3:8.1f} ms "
-                  f"{ms['cpu']:6.1f} ms  {verdict(ok)}")
+            print(f"  {name:34} {call['kind']:17} {len(values_of(call, args)):>4}/{n_all:<4} "
+                  f"{ready:5.1f} s "
+                  f"{statistics.median(wall) * 1e3:6.1f} ms {worst * 1e3:6.1f} ms "
+                  f"{statistics.median(cpu) * 1e3:5.1f} ms {frame * 1e3:7.1f} ms  {verdict(ok)}")
 
     print(f"\nSummary ({len(results)} callback(s); on a shared machine rerun when it is quiet):")
     for nb, name, worst, ok in results:

@@ -21,6 +21,7 @@ import io
 import itertools
 import json
 import re
+import weakref
 
 import numpy as np
 
@@ -34,17 +35,55 @@ def _grid(name, values):
     return vals
 
 
-def _render(draw, values, figsize, dpi):
-    import matplotlib.pyplot as plt
+#: Frames already rendered, per drawing function (weakly held, so a redefined function's
+#: frames go with it): ``{draw: {(figsize, dpi, rcParams, values): PNG bytes}}``. A chapter
+#: hands the same ``draw`` to :func:`live_figure` and to :func:`precomputed_figure`, which
+#: then render each frame only once.
+_FRAME_CACHE = weakref.WeakKeyDictionary()
 
-    fig = plt.figure(figsize=figsize, dpi=dpi)
-    try:
-        draw(fig, **values)
+
+class _Frames:
+    """PNG frames of ``draw(fig, **values)``, rendered once per set of values.
+
+    One ``matplotlib.figure.Figure`` with its own Agg canvas is made (outside pyplot, so no
+    notebook backend shows or keeps it) and cleared before each new frame: the canvas's
+    renderer and the text-metrics cache attached to it then serve every frame. A frame
+    depends on the figure size, the dpi, matplotlib's rcParams at drawing time and the
+    values; rendered frames are kept in ``_FRAME_CACHE`` under all four.
+    """
+
+    def __init__(self, draw, figsize, dpi):
+        self.draw, self.figsize, self.dpi = draw, tuple(figsize), dpi
+        self.fig = self.canvas = None
+        try:
+            self.cache = _FRAME_CACHE.setdefault(draw, {})
+        except TypeError:                     # cannot be weakly referenced: keep locally
+            self.cache = {}
+
+    def key(self, values):
+        import matplotlib
+
+        return (self.figsize, self.dpi, repr(sorted(dict.items(matplotlib.rcParams))),
+                repr(sorted(values.items())))
+
+    def __call__(self, values):
+        key = self.key(values)
+        if key not in self.cache:
+            self.cache[key] = self.render(values)
+        return self.cache[key]
+
+    def render(self, values):
+        if self.fig is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            self.fig = Figure(figsize=self.figsize, dpi=self.dpi)
+            self.canvas = FigureCanvasAgg(self.fig)
+        self.fig.clear()
+        self.draw(self.fig, **values)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    finally:
-        plt.close(fig)
-    return buf.getvalue()
+        self.canvas.print_png(buf, metadata={"Software": None})
+        return buf.getvalue()
 
 
 def precomputed_figure(draw, controls, *, name, alt, labels=None, formats=None,
@@ -105,7 +144,8 @@ def precomputed_figure(draw, controls, *, name, alt, labels=None, formats=None,
     labels = {k: k for k in keys} | dict(labels or {})
     formats = {k: "" for k in keys} | dict(formats or {})
     initial = {k: 0 for k in keys} | dict(initial or {})
-    frames = [base64.b64encode(_render(draw, dict(zip(keys, combo)), figsize, dpi)).decode("ascii")
+    render = _Frames(draw, figsize, dpi)    # reuses frames a live_figure has rendered
+    frames = [base64.b64encode(render(dict(zip(keys, combo)))).decode("ascii")
               for combo in itertools.product(*grids)]
     shape = [len(g) for g in grids]
     start = int(np.ravel_multi_index([initial[k] for k in keys], shape))
@@ -148,14 +188,22 @@ def precomputed_figure(draw, controls, *, name, alt, labels=None, formats=None,
     return HTML(body)
 
 
-def live_figure(draw, controls, *, labels=None, figsize=(7.0, 3.4), dpi=100):
-    """An ipywidgets control that calls ``draw(fig, **values)`` on every change.
+def live_figure(draw, controls, *, labels=None, figsize=(7.0, 3.4), dpi=80, prerender=64):
+    """An ipywidgets control that shows ``draw(fig, **values)`` for the selected values.
 
-    Each redraw renders the figure to PNG and puts it into an ``ipywidgets.Image``, so
-    nothing is printed into the cell's outputs: the stored output is the widget and a
-    short text stand-in, ``LiveFigure(name=value, ...)``, which is the same in every run
-    (nbval compares it). Needs a running kernel to react; on the static website use
+    Each frame is rendered to PNG and put into an ``ipywidgets.Image``, so nothing is
+    printed into the cell's outputs: the stored output is the widget and a short text
+    stand-in, ``LiveFigure(name=value, ...)``, which is the same in every run (nbval
+    compares it). Needs a running kernel to react; on the static website use
     :func:`rnnlib.precomputed_figure`.
+
+    Rendering a matplotlib figure takes tens of milliseconds or more, too long for a slider
+    that should follow the mouse. So when there are at most ``prerender`` combinations
+    of values, all frames are rendered when the control is made, and moving a slider only
+    swaps the image; with more, each frame is rendered the first time it is shown and
+    kept. Frames are shared with :func:`rnnlib.precomputed_figure` for the same ``draw``,
+    figure size and dpi: whichever runs second reuses them. Edit ``draw`` and run the
+    cell again to see a change (a new function gets new frames).
 
     Parameters
     ----------
@@ -167,8 +215,10 @@ def live_figure(draw, controls, *, labels=None, figsize=(7.0, 3.4), dpi=100):
         Visible label of each control.
     figsize : tuple of float, default (7.0, 3.4)
         Figure size in inches.
-    dpi : int, default 100
+    dpi : int, default 80
         Resolution of the rendered figure.
+    prerender : int, default 64
+        Render every frame up front if the controls have at most this many combinations.
 
     Returns
     -------
@@ -202,9 +252,14 @@ def live_figure(draw, controls, *, labels=None, figsize=(7.0, 3.4), dpi=100):
                                           style={"description_width": "initial"})
                for k, v in controls.items()}
     image = widgets.Image(format="png")
+    frames = _Frames(draw, figsize, dpi)
+    grids = [slider.options for slider in sliders.values()]
+    if int(np.prod([len(g) for g in grids])) <= prerender:
+        for combo in itertools.product(*grids):
+            frames(dict(zip(sliders, combo)))
 
     def redraw(_change=None):
-        image.value = _render(draw, {k: sl.value for k, sl in sliders.items()}, figsize, dpi)
+        image.value = frames({k: sl.value for k, sl in sliders.items()})
 
     for slider in sliders.values():
         slider.observe(redraw, names="value")

@@ -244,3 +244,51 @@ def test_overflow_raises_instead_of_returning_inf():
     o, cache = rnnlib.forward(params, np.zeros((200, 1, 1)))
     with pytest.raises(FloatingPointError, match="overflowed"):
         rnnlib.state_gradients(params, cache, np.ones((1, 4)))
+
+
+def test_backward_blocks_are_invisible(monkeypatch):
+    """The sweep runs in blocks of rnnlib.core._BLOCK steps (its memory bound); the block
+    size, and a T that leaves a partial last block, must not change the gradients."""
+    T = 2 * rnnlib.core._BLOCK + 5                    # two full blocks and a partial one
+    params, x, h0, y = make_problem(T, 3, 2, 4, 2, seed=19)
+    o, cache = rnnlib.forward(params, x, h0)
+    _, do = rnnlib.squared_error(o, y)
+    full, trunc = rnnlib.backward(params, cache, do), rnnlib.backward(params, cache, do, truncate=7)
+    ref = naive_truncated(params, x, h0, do, 7)
+    for name in ref:
+        np.testing.assert_allclose(trunc[name], ref[name], rtol=1e-12, atol=1e-13, err_msg=name)
+    for block in (1, 2, 3, T - 1, T, T + 1):
+        monkeypatch.setattr(rnnlib.core, "_BLOCK", block)
+        for k, expected in ((None, full), (7, trunc)):
+            got = rnnlib.backward(params, cache, do, truncate=k)
+            for name in expected:
+                np.testing.assert_allclose(got[name], expected[name], rtol=1e-12, atol=1e-14,
+                                           err_msg=f"block {block}, truncate {k}, {name}")
+
+
+def test_bptt_matches_finite_differences_over_several_blocks():
+    T = rnnlib.core._BLOCK + 9
+    params, x, h0, y = make_problem(T, 2, 2, 3, 2, seed=23)
+    errors = rnnlib.check_gradients(params, x, lambda o: rnnlib.squared_error(o, y), h0=h0)
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_forward_tanh_equals_numpy_tanh_to_two_units_in_the_last_place():
+    """forward computes tanh as 2 / (1 + exp(-2a)) - 1 (twice as fast as np.tanh where
+    numpy's float64 tanh is not vectorised); it must stay within 2 ulp of 1 of np.tanh."""
+    rng = np.random.default_rng(29)
+    a = np.concatenate([scale * rng.standard_normal(20_000)
+                        for scale in (1e-12, 1e-4, 0.1, 1.0, 5.0, 50.0, 1e3)]
+                       + [np.array([0.0, -0.0, 354.0, -354.0, 356.0, -356.0, 1e308, -1e308,
+                                    np.inf, -np.inf])])
+    got, scratch = a.copy(), np.empty_like(a)
+    with np.errstate(over="ignore"):
+        rnnlib.core._tanh_inplace(got, scratch)
+    assert np.max(np.abs(got - np.tanh(a))) <= 2 * np.finfo(float).eps
+    # and through forward: h(t) of a linear read-out equals the np.tanh recurrence
+    params, x, h0, _ = make_problem(20, 3, 2, 5, 2, seed=31, w_scale=3.0)
+    h = rnnlib.forward(params, x, h0)[1]["h"]
+    ref = [h0]
+    for t in range(20):
+        ref.append(np.tanh(params["b"] + ref[-1] @ params["W"].T + x[t] @ params["U"].T))
+    np.testing.assert_allclose(h, np.array(ref), rtol=0, atol=1e-14)

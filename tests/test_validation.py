@@ -210,3 +210,19 @@ def test_spectral_radius_errors():
         rnnlib.spectral_radius(np.zeros(3))
     with pytest.raises(ValueError, match=r"W must be finite"):
         rnnlib.spectral_radius(np.full((2, 2), np.nan))
+
+
+def test_finiteness_check_is_exact_when_the_sum_overflows_or_cancels():
+    """all_finite tests the sum first: a finite array whose sum overflows must pass, and
+    infinities of both signs (whose sum is NaN) or a lone NaN must not."""
+    from rnnlib._validation import all_finite
+    assert all_finite(np.array([1e308, 1e308, -1e308]))
+    assert all_finite(np.zeros((0, 3)))
+    for bad in ([np.inf, -np.inf], [1.0, np.nan], [-np.inf, 2.0]):
+        assert not all_finite(np.array(bad))
+    # through the public API: a gradient whose sum overflows is still finite
+    assert rnnlib.global_norm({"g": np.array([1e308, 1e308])}) > 1e308
+    with pytest.raises(FloatingPointError, match="1 non-finite"):
+        rnnlib.global_norm({"g": np.array([1e308, np.inf, -1e308])})
+    with pytest.raises(ValueError, match="2 non-finite"):
+        rnnlib.forward(make_problem(2, 1, 1, 2, 1)[0], np.array([[[np.inf]], [[-np.inf]]]))

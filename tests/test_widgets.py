@@ -19,6 +19,12 @@ def draw(fig, a, b="x"):
     ax.set_title(str(b))
 
 
+@pytest.fixture(autouse=True)
+def no_cached_frames():
+    """Each test starts without frames rendered by another (they are cached per draw)."""
+    rnnlib.widgets._FRAME_CACHE.clear()
+
+
 def test_precomputed_renders_every_combination_once():
     calls.clear()
     out = rnnlib.precomputed_figure(draw, {"a": [1, 2, 3], "b": ["p", "q"]}, name="t1",
@@ -35,6 +41,7 @@ def test_precomputed_renders_every_combination_once():
 
 def test_precomputed_is_deterministic():
     one = rnnlib.precomputed_figure(draw, {"a": [1, 2]}, name="t2", alt="x").data
+    rnnlib.widgets._FRAME_CACHE.clear()                  # render again, do not reuse
     two = rnnlib.precomputed_figure(draw, {"a": [1, 2]}, name="t2", alt="x").data
     assert one == two
 
@@ -52,15 +59,46 @@ def test_precomputed_rejects_empty_controls():
         rnnlib.precomputed_figure(draw, {"a": []}, name="t3", alt="x")
 
 
-def test_live_figure_redraws_on_change(capsys):
+def test_live_figure_renders_ahead_and_swaps_frames():
     calls.clear()
     box = rnnlib.live_figure(draw, {"a": [1, 2], "b": ["p", "q"]})
+    every = [(a, b) for a in [1, 2] for b in ["p", "q"]]
+    assert calls == every                                 # all four frames, up front
+    image = box.children[2]
+    first = image.value
+    box.children[1].value = "q"                           # a slider move draws nothing new
+    assert calls == every and image.value != first
+    box.children[1].value = "p"
+    assert image.value == first
+    assert len(box.children) == 3
+
+
+def test_live_figure_renders_on_demand_beyond_prerender():
+    calls.clear()
+    box = rnnlib.live_figure(draw, {"a": [1, 2], "b": ["p", "q"]}, prerender=3)
     assert calls == [(1, "p")]
     box.children[1].value = "q"
     assert calls[-1] == (1, "q")
     box.children[0].value = 2
     assert calls[-1] == (2, "q")
-    assert len(box.children) == 3
+    box.children[0].value = 1                             # seen before: kept, not redrawn
+    assert calls == [(1, "p"), (1, "q"), (2, "q")]
+
+
+def test_live_and_precomputed_share_frames_under_the_same_style():
+    calls.clear()
+    rnnlib.live_figure(draw, {"a": [1, 2]})
+    live_calls = list(calls)
+    html = rnnlib.precomputed_figure(draw, {"a": [1, 2]}, name="t4", alt="x").data
+    assert calls == live_calls                            # no frame drawn twice
+    rnnlib.widgets._FRAME_CACHE.clear()
+    assert rnnlib.precomputed_figure(draw, {"a": [1, 2]}, name="t4", alt="x").data == html
+    # another figure size, dpi or matplotlib style is another frame
+    calls.clear()
+    rnnlib.precomputed_figure(draw, {"a": [1]}, name="t4", alt="x", dpi=60)
+    with matplotlib.rc_context({"lines.linewidth": 5}):
+        rnnlib.precomputed_figure(draw, {"a": [1]}, name="t4", alt="x")
+    assert calls == [(1, "x"), (1, "x")]
 
 
 def test_progress_is_silent_when_disabled(monkeypatch, capsys):
@@ -85,3 +123,23 @@ def test_plot_hidden_states_rejects_bad_indices():
         rnnlib.plot_hidden_states(h, units=[3])
     with pytest.raises(ValueError, match="h must be 3-D"):
         rnnlib.plot_hidden_states(np.zeros((4, 3)))
+
+
+def test_reused_figure_leaves_nothing_behind():
+    """Frames are drawn on one cleared Figure: a frame must not depend on the one before."""
+    from rnnlib.widgets import _Frames
+
+    def busy(fig, a):
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, a], label=f"a = {a}")
+        ax.legend()
+        fig.suptitle(f"frame {a}")
+        if a == 2:
+            fig.colorbar(ax.imshow([[0, 1]]), ax=ax)
+
+    frames = _Frames(busy, (4, 3), 50)
+    first, second, again = (frames.render({"a": 1}), frames.render({"a": 2}),
+                            frames.render({"a": 1}))
+    assert first == again and first != second
+    assert first == _Frames(busy, (4, 3), 50).render({"a": 1})
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
