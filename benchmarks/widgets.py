@@ -10,8 +10,8 @@ Agg backend, ``RNNLIB_PROGRESS=0``, the notebook's folder as working directory) 
 last cell that makes such a figure, with both functions replaced by a recorder: every
 ``(draw, controls)`` pair the chapter passes is captured, whatever the chapter calls it.
 
-Each live control is then made again with the chapter's arguments and no frame cached,
-and its sliders are moved one at a time through the combinations of their values (an
+Each live control is then made again with the chapter's arguments, and its sliders are
+moved one at a time through the combinations of their values (an
 even sample of ``--max-combos`` if there are more); every move is one run of the widget's
 callback and is timed. The sweep is repeated ``--repeats`` times on new controls, and each
 move's median counts: a callback passes if its slowest move stays under the target
@@ -20,7 +20,8 @@ control (``rnnlib.live_figure`` renders every frame up front when there are at m
 ``prerender`` combinations, so that a move only swaps the image), the CPU time of the
 moves, and the time one frame takes to draw and render when it is not cached, which is
 what a move would cost without rendering ahead and what each frame of the kernel-free
-figure costs the build.
+figure costs the build (the live control renders its frames too: a notebook that has
+both pays for each frame twice).
 
 Exit status: 0 (every notebook ran; a missed target fails the run only with
 ``--strict``), 1 (a notebook failed to run, or ``--strict`` and a target missed).
@@ -144,7 +145,7 @@ def time_live(call, *, max_combos, repeats):
     """The real live control: seconds to make it, and the time of each slider callback.
 
     The control is built with the chapter's own arguments (``rnnlib.live_figure``: figure
-    size, dpi and pre-rendering as the chapter asks) and no frame cached beforehand. Then
+    size, dpi and pre-rendering as the chapter asks). Then
     the sliders are moved, one at a time, through the combinations (an even sample of
     ``max_combos``), and every move is timed: one run of the widget's callback, which puts
     the frame of the new values into the image (rendering it first if it was not rendered
@@ -153,14 +154,12 @@ def time_live(call, *, max_combos, repeats):
     number of combinations).
     """
     import rnnlib
-    import rnnlib.widgets
 
     kwargs = {k: v for k, v in call["kwargs"].items()
               if k in ("labels", "figsize", "dpi", "prerender")}
     values, n_all = combos(call["controls"], max_combos)
     ready, sweeps = [], []
     for _ in range(repeats):
-        rnnlib.widgets._FRAME_CACHE.pop(call["draw"], None)
         t0 = time.perf_counter()
         box = rnnlib.live_figure(call["draw"], call["controls"], **kwargs)
         ready.append(time.perf_counter() - t0)

@@ -343,7 +343,7 @@ def _bptt(params, x, h, do, k, activation):
             if full:
                 da[t - start] += carry                                   # dL/dh(t)
                 da[t - start] *= _derivative(h[t + 1], activation, fprime)   # dL/da(t)
-                np.matmul(da[t - start], W, out=carry)       # carry = da[t] @ W, in place
+                np.matmul(da[t - start], W, out=carry)   # carry = da[t - start] @ W
             else:
                 window[1:] = window[:-1]
                 window[0] = da[t - start]                    # still V^T dL/do(t) here

@@ -21,7 +21,6 @@ import io
 import itertools
 import json
 import re
-import weakref
 
 import numpy as np
 
@@ -35,39 +34,23 @@ def _grid(name, values):
     return vals
 
 
-#: Frames already rendered, per drawing function (weakly held, so a redefined function's
-#: frames go with it): ``{draw: {(figsize, dpi, rcParams, values): PNG bytes}}``. A chapter
-#: hands the same ``draw`` to :func:`live_figure` and to :func:`precomputed_figure`, which
-#: then render each frame only once.
-_FRAME_CACHE = weakref.WeakKeyDictionary()
-
-
 class _Frames:
-    """PNG frames of ``draw(fig, **values)``, rendered once per set of values.
+    """PNG frames of ``draw(fig, **values)``, each rendered once per figure.
 
     One ``matplotlib.figure.Figure`` with its own Agg canvas is made (outside pyplot, so no
     notebook backend shows or keeps it) and cleared before each new frame: the canvas's
-    renderer and the text-metrics cache attached to it then serve every frame. A frame
-    depends on the figure size, the dpi, matplotlib's rcParams at drawing time and the
-    values; rendered frames are kept in ``_FRAME_CACHE`` under all four.
+    renderer and the text-metrics cache attached to it then serve every frame. Frames are
+    kept by this object only, so a new figure (a cell run again, after the data ``draw``
+    reads has changed) always draws anew.
     """
 
     def __init__(self, draw, figsize, dpi):
         self.draw, self.figsize, self.dpi = draw, tuple(figsize), dpi
         self.fig = self.canvas = None
-        try:
-            self.cache = _FRAME_CACHE.setdefault(draw, {})
-        except TypeError:                     # cannot be weakly referenced: keep locally
-            self.cache = {}
-
-    def key(self, values):
-        import matplotlib
-
-        return (self.figsize, self.dpi, repr(sorted(dict.items(matplotlib.rcParams))),
-                repr(sorted(values.items())))
+        self.cache = {}
 
     def __call__(self, values):
-        key = self.key(values)
+        key = repr(sorted(values.items()))
         if key not in self.cache:
             self.cache[key] = self.render(values)
         return self.cache[key]
@@ -144,7 +127,7 @@ def precomputed_figure(draw, controls, *, name, alt, labels=None, formats=None,
     labels = {k: k for k in keys} | dict(labels or {})
     formats = {k: "" for k in keys} | dict(formats or {})
     initial = {k: 0 for k in keys} | dict(initial or {})
-    render = _Frames(draw, figsize, dpi)    # reuses frames a live_figure has rendered
+    render = _Frames(draw, figsize, dpi)
     frames = [base64.b64encode(render(dict(zip(keys, combo)))).decode("ascii")
               for combo in itertools.product(*grids)]
     shape = [len(g) for g in grids]
@@ -201,9 +184,8 @@ def live_figure(draw, controls, *, labels=None, figsize=(7.0, 3.4), dpi=80, prer
     that should follow the mouse. So when there are at most ``prerender`` combinations
     of values, all frames are rendered when the control is made, and moving a slider only
     swaps the image; with more, each frame is rendered the first time it is shown and
-    kept. Frames are shared with :func:`rnnlib.precomputed_figure` for the same ``draw``,
-    figure size and dpi: whichever runs second reuses them. Edit ``draw`` and run the
-    cell again to see a change (a new function gets new frames).
+    kept. The frames belong to this control: to see a change to ``draw`` or to the data
+    it reads, run the cell again.
 
     Parameters
     ----------

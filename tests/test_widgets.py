@@ -19,12 +19,6 @@ def draw(fig, a, b="x"):
     ax.set_title(str(b))
 
 
-@pytest.fixture(autouse=True)
-def no_cached_frames():
-    """Each test starts without frames rendered by another (they are cached per draw)."""
-    rnnlib.widgets._FRAME_CACHE.clear()
-
-
 def test_precomputed_renders_every_combination_once():
     calls.clear()
     out = rnnlib.precomputed_figure(draw, {"a": [1, 2, 3], "b": ["p", "q"]}, name="t1",
@@ -41,7 +35,6 @@ def test_precomputed_renders_every_combination_once():
 
 def test_precomputed_is_deterministic():
     one = rnnlib.precomputed_figure(draw, {"a": [1, 2]}, name="t2", alt="x").data
-    rnnlib.widgets._FRAME_CACHE.clear()                  # render again, do not reuse
     two = rnnlib.precomputed_figure(draw, {"a": [1, 2]}, name="t2", alt="x").data
     assert one == two
 
@@ -85,20 +78,20 @@ def test_live_figure_renders_on_demand_beyond_prerender():
     assert calls == [(1, "p"), (1, "q"), (2, "q")]
 
 
-def test_live_and_precomputed_share_frames_under_the_same_style():
+def test_frames_belong_to_one_figure():
+    """A control made again draws again: the data its draw function reads may have changed."""
+    data = {"y": 1.0}
+
+    def reads_data(fig, a):
+        calls.append(a)
+        fig.add_subplot().plot([0, 1], [0, a * data["y"]])
+
     calls.clear()
-    rnnlib.live_figure(draw, {"a": [1, 2]})
-    live_calls = list(calls)
-    html = rnnlib.precomputed_figure(draw, {"a": [1, 2]}, name="t4", alt="x").data
-    assert calls == live_calls                            # no frame drawn twice
-    rnnlib.widgets._FRAME_CACHE.clear()
-    assert rnnlib.precomputed_figure(draw, {"a": [1, 2]}, name="t4", alt="x").data == html
-    # another figure size, dpi or matplotlib style is another frame
-    calls.clear()
-    rnnlib.precomputed_figure(draw, {"a": [1]}, name="t4", alt="x", dpi=60)
-    with matplotlib.rc_context({"lines.linewidth": 5}):
-        rnnlib.precomputed_figure(draw, {"a": [1]}, name="t4", alt="x")
-    assert calls == [(1, "x"), (1, "x")]
+    first = rnnlib.live_figure(reads_data, {"a": [1, 2]})
+    data["y"] = -1.0
+    second = rnnlib.live_figure(reads_data, {"a": [1, 2]})
+    assert calls == [1, 2, 1, 2]
+    assert first.children[1].value != second.children[1].value
 
 
 def test_progress_is_silent_when_disabled(monkeypatch, capsys):
